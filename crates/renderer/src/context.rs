@@ -579,11 +579,11 @@ impl Context {
         let host = host_and_port
             .rsplit_once(':')
             .map_or(host_and_port, |(host, _)| host);
-        if host.contains(".es.") || host.starts_with("es.") || host_and_port.ends_with(":9200") {
+        if is_elasticsearch_or_kibana_host(host) || host_and_port.ends_with(":9200") {
             self.push(
                 CheckId::ApmServerUrlElasticsearch,
                 format!(
-                    "The URL `{url}` looks like an Elasticsearch endpoint, not the APM endpoint. Copy the APM endpoint from Kibana's APM integration page (its host usually contains `.apm.`)."
+                    "The URL `{url}` looks like an Elasticsearch or Kibana endpoint, not the APM endpoint. Copy the APM endpoint from Kibana's APM integration page (its host usually contains `.apm.`)."
                 ),
             );
         }
@@ -613,6 +613,18 @@ impl Context {
             );
         }
     }
+}
+
+/// Whether an Elastic Cloud host names the Elasticsearch (`.es.`) or Kibana
+/// (`.kb.`) endpoint of a deployment rather than its APM (`.apm.`) endpoint.
+/// The domain's own `es.io` ending does not count.
+fn is_elasticsearch_or_kibana_host(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    let service_labels = &labels[..labels.len().saturating_sub(2)];
+    !service_labels.contains(&"apm")
+        && service_labels
+            .iter()
+            .any(|label| *label == "es" || *label == "kb")
 }
 
 /// Partition of a region code that is not in the list, from its prefix.

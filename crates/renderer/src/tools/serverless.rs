@@ -158,7 +158,7 @@ fn service(context: &Context) -> String {
          configValidationMode: error\n\n\
          provider:\n\
          \x20 name: aws\n\
-         \x20 runtime: python3.12\n\
+         \x20 runtime: python3.11\n\
          \x20 region: {}\n",
         quote::yaml(context.region_code())
     );
