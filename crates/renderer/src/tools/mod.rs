@@ -85,6 +85,13 @@ pub fn cli_create_secret(context: &Context) -> String {
             "--secret-string \"file://$KEY_FILE\"".to_owned()
         }
     };
+    if context
+        .embedded_key()
+        .is_some_and(|key| key.contains(['$', '`']))
+    {
+        // The single quotes are meant to keep `$` and backticks literal.
+        text.push_str("# shellcheck disable=SC2016\n");
+    }
     text.push_str("aws secretsmanager create-secret \\\n");
     text.push_str("  --region \"$REGION\" \\\n");
     text.push_str("  --name \"$SECRET_NAME\" \\\n");
@@ -169,6 +176,14 @@ pub fn configure_notes(context: &Context, step: &mut StepBuilder<'_>) {
         "Set `{}` to the secret's name (its full ARN works too) and remove `{}`: the secrets-manager variable replaces the plain-text one.",
         auth.secret_id_variable(),
         auth.plain_variable()
+    ));
+    let other = match auth {
+        crate::Auth::SecretToken => crate::Auth::ApiKey,
+        crate::Auth::ApiKey => crate::Auth::SecretToken,
+    };
+    step.prose(format!(
+        "Leave `{}` unset: even an empty value makes the extension look a secret up, and when both credentials end up set, the API key wins.",
+        other.secret_id_variable()
     ));
     step.warning(format!(
         "If the lookup fails, the extension does not fall back to `{}`: it logs a warning and the function keeps running without authentication, so its data is rejected by the APM Server. Check the log line in the next step.",
