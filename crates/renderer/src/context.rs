@@ -183,7 +183,7 @@ impl Context {
         )
     }
 
-    /// Every placeholder that stands in for a missing answer.
+    /// Every placeholder that replaces a missing or invalid value.
     pub fn placeholders(&self) -> Vec<&'static str> {
         let mut list = Vec::new();
         if self.region.is_none() {
@@ -292,7 +292,7 @@ impl Context {
         &mut self,
         arn_partition: &str,
         arn_account: &str,
-        what: &str,
+        subject: &str,
         mismatch: CheckId,
         other_account: CheckId,
     ) {
@@ -300,7 +300,7 @@ impl Context {
             self.push(
                 mismatch,
                 format!(
-                    "The {what} is in partition `{arn_partition}`, but region `{}` is in partition `{}`. Use an ARN from the function's partition, or pick the right region.",
+                    "The {subject} is in partition `{arn_partition}`, but region `{}` is in partition `{}`. Use an ARN from the function's partition, or pick the right region.",
                     self.region_code(),
                     self.partition.id()
                 ),
@@ -311,7 +311,7 @@ impl Context {
                 self.push(
                     other_account,
                     format!(
-                        "The {what} belongs to account `{arn_account}`, not to account `{account}` given above. Check that this is intended: cross-account access needs a resource policy on the other side too."
+                        "The {subject} belongs to account `{arn_account}`, not to account `{account}` given above. Check that this is intended: cross-account access needs a resource policy on the other side too."
                     ),
                 );
             }
@@ -522,14 +522,14 @@ impl Context {
             );
         }
         if key.starts_with('-') {
-            let how = if self.embedded_key().is_some() {
+            let handling = if self.embedded_key().is_some() {
                 "the commands pass it as `--secret-string=VALUE`, so that the AWS CLI does not read it as an option"
             } else {
                 "the commands read it from a file, so that the AWS CLI does not read it as an option"
             };
             self.push(
                 CheckId::KeyValueLeadingDash,
-                format!("The {label} starts with `-`: {how}. Nothing to change."),
+                format!("The {label} starts with `-`: {handling}. Nothing to change."),
             );
         }
     }

@@ -215,11 +215,11 @@ pub fn verify_step(context: &Context) -> Step {
             quote::shell(context.region_code())
         )
     });
-    step.troubleshooting(troubles(context));
+    step.troubleshooting(troubleshooting_entries(context));
     step.finish(StepId::Verify, step_title(StepId::Verify))
 }
 
-fn troubles(context: &Context) -> Vec<Trouble> {
+fn troubleshooting_entries(context: &Context) -> Vec<Trouble> {
     let auth = context.auth();
     let failure = auth.failure_log_prefix();
     let mut list = vec![
