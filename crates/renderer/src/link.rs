@@ -170,10 +170,7 @@ pub fn decode(fragment: &str) -> Decoded {
             continue;
         };
 
-        let Some(field) = LINK_FIELDS
-            .into_iter()
-            .find(|field| field.as_str() == name)
-        else {
+        let Some(field) = LINK_FIELDS.into_iter().find(|field| field.as_str() == name) else {
             notices.push(if name == Field::KeyValue.as_str() {
                 Notice::KeyIgnored
             } else {
@@ -346,15 +343,23 @@ mod tests {
         let changed = every_field_changed();
         let setters: [(Field, fn(&mut State, &State)); 12] = [
             (Field::Auth, |s, c| s.auth = c.auth),
-            (Field::SecretName, |s, c| s.secret_name = c.secret_name.clone()),
+            (Field::SecretName, |s, c| {
+                s.secret_name = c.secret_name.clone()
+            }),
             (Field::EmbedKey, |s, c| s.embed_key = c.embed_key),
             (Field::Kms, |s, c| s.kms = c.kms),
-            (Field::KmsKeyArn, |s, c| s.kms_key_arn = c.kms_key_arn.clone()),
+            (Field::KmsKeyArn, |s, c| {
+                s.kms_key_arn = c.kms_key_arn.clone()
+            }),
             (Field::Region, |s, c| s.region = c.region.clone()),
             (Field::AccountId, |s, c| s.account_id = c.account_id.clone()),
-            (Field::FunctionName, |s, c| s.function_name = c.function_name.clone()),
+            (Field::FunctionName, |s, c| {
+                s.function_name = c.function_name.clone()
+            }),
             (Field::Role, |s, c| s.role = c.role.clone()),
-            (Field::ApmServerUrl, |s, c| s.apm_server_url = c.apm_server_url.clone()),
+            (Field::ApmServerUrl, |s, c| {
+                s.apm_server_url = c.apm_server_url.clone()
+            }),
             (Field::InVpc, |s, c| s.in_vpc = c.in_vpc),
             (Field::Tool, |s, c| s.tool = c.tool),
         ];
@@ -513,7 +518,10 @@ mod tests {
     fn duplicate_keeps_first_value() {
         let decoded = decode("tool=cli&tool=sam");
         assert_eq!(decoded.state.tool, Tool::Cli);
-        assert_eq!(decoded.notices, vec![Notice::Duplicate { field: Field::Tool }]);
+        assert_eq!(
+            decoded.notices,
+            vec![Notice::Duplicate { field: Field::Tool }]
+        );
     }
 
     #[test]

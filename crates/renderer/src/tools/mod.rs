@@ -68,6 +68,8 @@ pub fn cli_variables(context: &Context, with_function: bool) -> String {
 pub fn cli_create_secret(context: &Context) -> String {
     let label = context.auth().label();
     let mut text = String::new();
+    // zsh's `read -p` reads from a coprocess instead of printing a prompt,
+    // so the prompt is printed on its own to work in both shells.
     let secret_string = match context.embedded_key() {
         Some(key) if key.starts_with('-') => format!("--secret-string={}", quote::shell(key)),
         Some(key) => format!("--secret-string {}", quote::shell(key)),
@@ -75,7 +77,8 @@ pub fn cli_create_secret(context: &Context) -> String {
             text.push_str(&format!(
                 "# Type or paste the {label} at the prompt; it is not shown and does\n\
                  # not reach the shell history.\n\
-                 IFS= read -rsp {} APM_KEY\n\
+                 printf '%s' {} >&2\n\
+                 IFS= read -rs APM_KEY\n\
                  printf '\\n' >&2\n\
                  KEY_FILE=$(mktemp)\n\
                  printf '%s' \"$APM_KEY\" > \"$KEY_FILE\"\n\

@@ -243,7 +243,7 @@ fn apply_commands(context: &Context) -> String {
     let assignment = match context.embedded_key() {
         Some(key) => format!("export {variable}={}\n", quote::shell(key)),
         None => format!(
-            "IFS= read -rsp {} {variable}\nprintf '\\n' >&2\nexport {variable}\n",
+            "printf '%s' {} >&2\nIFS= read -rs {variable}\nprintf '\\n' >&2\nexport {variable}\n",
             quote::shell(&format!(
                 "{}: ",
                 crate::tools::capitalize(context.auth().label())
