@@ -39,7 +39,7 @@ fn settings() -> Vec<Item> {
                         "aws".to_owned(),
                         vec![
                             ("source".to_owned(), "\"hashicorp/aws\"".to_owned()),
-                            ("version".to_owned(), "\">= 5.90\"".to_owned()),
+                            ("version".to_owned(), "\">= 6.0\"".to_owned()),
                         ],
                     )],
                 ),
