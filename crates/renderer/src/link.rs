@@ -27,8 +27,8 @@ const LINK_FIELDS: [Field; 12] = [
     Field::Tool,
 ];
 
-/// Longest piece of user text that a notice quotes; the rest is cut off, so
-/// that a pasted oversized link cannot flood the page.
+/// Maximum length, in characters, of the user text that a notice quotes.
+/// The rest is cut off, so that a pasted oversized link cannot flood the page.
 const NOTICE_QUOTE_MAX_CHARS: usize = 80;
 
 /// The result of reading a link: the state it describes and what was
@@ -132,7 +132,8 @@ pub fn encode(state: &State) -> String {
     parts.join("&")
 }
 
-/// A field's value as link text; `None` for an unanswered optional field.
+/// Returns a field's value as link text, or `None` for an unanswered
+/// optional field.
 fn field_value(state: &State, field: Field) -> Option<String> {
     let flag = |value: bool| Some(if value { "1" } else { "0" }.to_owned());
     match field {
@@ -250,9 +251,9 @@ fn parse_flag(value: &str) -> Result<bool, &'static str> {
     }
 }
 
-/// Whether a byte may appear unescaped in a link value. These are the URL
-/// unreserved characters plus `/`, `:` and `@`, which fragments allow and
-/// which keep ARNs readable; `&`, `=`, `+`, `#` and `%` are always escaped.
+/// Returns whether a byte may appear unescaped in a link value: the URL
+/// unreserved characters, plus `/`, `:` and `@`, which fragments allow and
+/// which keep ARNs readable. So `&`, `=`, `+`, `#` and `%` are always escaped.
 fn is_link_safe(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"-._~/:@".contains(&byte)
 }
@@ -299,8 +300,8 @@ fn percent_decode(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// A state that differs from the default in every field, with values
-    /// that need escaping.
+    /// Returns a state that differs from the default in every field, with
+    /// values that need escaping.
     fn every_field_changed() -> State {
         State {
             auth: Auth::ApiKey,
@@ -338,10 +339,13 @@ mod tests {
         assert_eq!(decoded.state, state.without_key());
     }
 
+    /// Copies one field from the second state into the first.
+    type CopyField = fn(&mut State, &State);
+
     #[test]
     fn each_field_round_trips_alone() {
         let changed = every_field_changed();
-        let setters: [(Field, fn(&mut State, &State)); 12] = [
+        let setters: [(Field, CopyField); 12] = [
             (Field::Auth, |s, c| s.auth = c.auth),
             (Field::SecretName, |s, c| {
                 s.secret_name = c.secret_name.clone()
