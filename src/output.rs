@@ -3,7 +3,7 @@
 
 use apm_secrets_renderer::context::placeholder;
 use apm_secrets_renderer::{
-    Context, FILE_NAMES, Field, Guide, Tool, file_name, quote, render_file, render_guide,
+    Context, FILE_NAMES, Field, Guide, Tool, file_name, render_file, render_guide,
 };
 use leptos::prelude::*;
 
@@ -111,17 +111,6 @@ fn ToolTabs(
     }
 }
 
-/// Returns whether `text` contains the key as snippets write it: verbatim,
-/// shell quoted or JSON quoted.
-fn contains_key(context: &Context, text: &str) -> bool {
-    context.embedded_key().is_some_and(|key| {
-        !key.is_empty()
-            && (text.contains(key)
-                || text.contains(&quote::shell(key))
-                || text.contains(&quote::json(key)))
-    })
-}
-
 /// Returns the last part of a file path, the name a download gets.
 fn base_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
@@ -141,7 +130,8 @@ fn GuideActions(
     let file = Memo::new(move |_| {
         wizard.context.with(|context| {
             let name = file_name(context.state.tool);
-            render_file(context, name).map(|text| (name, contains_key(context, &text), text))
+            render_file(context, name)
+                .map(|text| (name, context.contains_embedded_key(&text), text))
         })
     });
     let file_label = move || {

@@ -163,6 +163,18 @@ impl Context {
         }
     }
 
+    /// Whether `text` contains the embedded key, verbatim or in the shell or
+    /// JSON quoted form that snippets use. Always false when nothing is
+    /// embedded.
+    pub fn contains_embedded_key(&self, text: &str) -> bool {
+        self.embedded_key().is_some_and(|key| {
+            !key.is_empty()
+                && (text.contains(key)
+                    || text.contains(&crate::quote::shell(key))
+                    || text.contains(&crate::quote::json(key)))
+        })
+    }
+
     /// IAM `Resource` pattern for the secret, with placeholders where the
     /// account or region is unknown.
     pub fn secret_arn_pattern(&self) -> String {

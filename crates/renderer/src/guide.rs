@@ -151,10 +151,7 @@ impl<'a> StepBuilder<'a> {
             Some(blocked) => blocked,
             None => {
                 let text = text();
-                let contains_key = self
-                    .context
-                    .embedded_key()
-                    .is_some_and(|key| text_contains_key(&text, key));
+                let contains_key = self.context.contains_embedded_key(&text);
                 let placeholders = self
                     .context
                     .placeholders()
@@ -192,16 +189,6 @@ impl<'a> StepBuilder<'a> {
             blocks: std::mem::take(&mut self.blocks),
         }
     }
-}
-
-/// Whether `text` carries the key, in any of the quoted forms snippets use.
-fn text_contains_key(text: &str, key: &str) -> bool {
-    if key.is_empty() {
-        return false;
-    }
-    text.contains(key)
-        || text.contains(&crate::quote::shell(key))
-        || text.contains(&crate::quote::json(key))
 }
 
 /// Title of each step, shared by every tool.

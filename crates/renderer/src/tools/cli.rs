@@ -8,7 +8,7 @@ use crate::quote;
 use crate::state::Field;
 use crate::tools::{
     EXTENSION_VARIABLE_FIELDS, cli_create_secret, cli_variables, configure_notes,
-    create_secret_fields, key_handling_notes, verify_step,
+    create_secret_fields, embedded_key_warning, key_handling_notes, verify_step,
 };
 
 /// Fields every CLI block may use through the shell variables.
@@ -36,6 +36,7 @@ fn create_step(context: &Context) -> Step {
         cli_variables(context, true)
     });
     key_handling_notes(context, &mut step);
+    embedded_key_warning(context, &mut step);
     step.code(&create_secret_fields(context), Language::Bash, None, || {
         cli_create_secret(context)
     });

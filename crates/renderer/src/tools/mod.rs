@@ -113,14 +113,17 @@ pub fn cli_create_secret(context: &Context) -> String {
     text
 }
 
-/// Prose and warnings about the key value that every tool's first step
-/// shows.
-pub fn key_handling_notes(context: &Context, step: &mut StepBuilder<'_>) {
+/// Adds a warning when the commands that follow contain the key value.
+pub fn embedded_key_warning(context: &Context, step: &mut StepBuilder<'_>) {
     if context.embedded_key().is_some() {
         step.warning(
             "These commands contain the key value, because you chose to embed it. Commands typed or pasted into a shell can land in its history: clear it afterwards, or turn embedding off to read the key at a prompt.",
         );
     }
+}
+
+/// Adds the prose about the key value that every tool's first step shows.
+pub fn key_handling_notes(context: &Context, step: &mut StepBuilder<'_>) {
     step.prose(format!(
         "Store the {} as a plaintext secret: exactly the value, with no quotes, no JSON and no trailing newline. The extension sends the stored text as it is.",
         context.auth().label()
@@ -141,6 +144,7 @@ pub fn create_secret_outside_template(context: &Context, tool_label: &str) -> St
     ));
     key_handling_notes(context, &mut step);
     step.prose("With the AWS CLI (bash or zsh):");
+    embedded_key_warning(context, &mut step);
     let fields = create_secret_fields(context);
     step.code(&fields, Language::Bash, None, || {
         format!(

@@ -6,7 +6,7 @@ use crate::hcl::{Item, attribute, block, write};
 use crate::policy::POLICY_NAME;
 use crate::quote;
 use crate::state::{Auth, Field};
-use crate::tools::{configure_notes, secret_description, verify_step};
+use crate::tools::{configure_notes, embedded_key_warning, secret_description, verify_step};
 
 /// Name of the input variable that carries the key.
 fn key_variable(context: &Context) -> &'static str {
@@ -272,10 +272,18 @@ pub fn steps(context: &Context) -> Vec<Step> {
     create.warning(
         "Secrets Manager keeps a deleted secret's name reserved for its recovery window, 30 days by default, which blocks re-creating it. The resource sets 7 days; set 0 to delete at once.",
     );
-    create.prose(format!(
-        "Store the {} exactly, with no trailing newline. Apply with the value read at a prompt, so that it stays out of files and shell history:",
-        context.auth().label()
-    ));
+    if context.embedded_key().is_some() {
+        create.prose(format!(
+            "Store the {} exactly, with no trailing newline. Apply with the value in the variable's environment variable:",
+            context.auth().label()
+        ));
+        embedded_key_warning(context, &mut create);
+    } else {
+        create.prose(format!(
+            "Store the {} exactly, with no trailing newline. Apply with the value read at a prompt, so that it stays out of files and shell history:",
+            context.auth().label()
+        ));
+    }
     create.code(&[], Language::Bash, None, || apply_commands(context));
 
     let mut grant = StepBuilder::new(context);
