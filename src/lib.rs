@@ -19,6 +19,8 @@ pub use app::{App, Wizard};
 
 /// Address of the project's source and documentation, which the page links to.
 ///
-/// NOTE: a relative link to the README, because the repository has no
-/// public address yet. Put the repository's URL here once it has one.
+/// NOTE: a relative link to the README, which the build copies next to the
+/// page, because the repository has no public address yet. The single-file
+/// build has no README beside it. Put the repository's URL here once it has
+/// one.
 pub const REPOSITORY_URL: &str = "README.md";
