@@ -285,11 +285,13 @@ fn troubleshooting_entries(context: &Context) -> Vec<Trouble> {
     list
 }
 
-/// Makes the first letter of `text` upper case.
+/// Makes the first letter of `text` upper case. Only ASCII letters change,
+/// which covers every label this is used for and keeps Unicode case tables
+/// out of the WebAssembly build.
 pub fn capitalize(text: &str) -> String {
-    let mut characters = text.chars();
-    match characters.next() {
-        Some(first) => first.to_uppercase().chain(characters).collect(),
-        None => String::new(),
+    let mut capitalized = text.to_owned();
+    if let Some(first) = capitalized.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    capitalized
 }

@@ -16,9 +16,10 @@ pub fn logical_id(context: &Context) -> String {
     let mut id = String::new();
     if let Some(name) = &context.function_name {
         for word in name.split(['-', '_']) {
+            // Function names are ASCII, so ASCII case mapping is enough.
             let mut characters = word.chars();
             if let Some(first) = characters.next() {
-                id.extend(first.to_uppercase());
+                id.push(first.to_ascii_uppercase());
                 id.extend(characters);
             }
         }
