@@ -72,8 +72,14 @@ cd "$ROOT"
 
 if [ "$BUILD" = 1 ]; then
   setup_log "building the release site into $DIST with ./scripts/build.sh"
-  rm -rf "$DIST"
+  rm -rf "$DIST" "$BENCH_DIR/build.json"
+  mkdir -p "$BENCH_DIR"
+  # The commit is read before the build, since the sources may change while it runs.
+  commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  changes="$(git -C "$ROOT" status --porcelain 2>/dev/null | wc -l)"
   "$ROOT/scripts/build.sh" --dist "$DIST" >&2
+  printf '{"commit": "%s", "uncommittedChanges": %d, "builtAt": "%s"}\n' \
+    "$commit" "$changes" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$BENCH_DIR/build.json"
 elif [ ! -f "$DIST/index.html" ]; then
   setup_die "$DIST/index.html is missing: run ./scripts/bench.sh without --no-build first"
 fi

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Shows where the bytes of the release .wasm go. The shipped module has no
-# function names, so this optimises the same wasm-bindgen output that trunk
-# fed to wasm-opt (target/wasm-bindgen/release/) again with the same -Oz,
-# plus -g to keep the name section, and asks twiggy (installed from
-# crates.io on first use) for:
+# function names. So this script optimises the wasm-bindgen output that trunk
+# passed to wasm-opt (target/wasm-bindgen/release/) again, with the same -Oz
+# plus -g to keep the name section. Then it runs twiggy (installed from
+# crates.io on first use) to list:
 #
 #   the largest functions and data segments    twiggy top
 #   the size of each crate                     tests/browser/bench/wasm-crates.mjs

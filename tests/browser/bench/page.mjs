@@ -10,7 +10,7 @@ import { CHROMIUM_ARGS, chromiumPath } from '../lib/browser.mjs';
 export const SELECTORS = Object.freeze({
   // The first code block of the selected tool's steps. The app mounts the
   // whole guide in one pass, so its first code block with text means the
-  // guide is rendered; the step count is recorded as a check.
+  // guide is rendered. The step count at that moment is recorded as a check.
   guideCode: process.env.BENCH_GUIDE_SELECTOR ?? '#guide-panel .step pre code',
   guideStep: process.env.BENCH_STEP_SELECTOR ?? '#guide-panel .step',
   // The tab panel that shows the selected tool's guide. It stays in the
@@ -155,7 +155,7 @@ export async function loadOnce(browser, url, profile, { timeoutMs = 60_000 } = {
 /**
  * Records one first visit: the page's own requests until the guide was
  * rendered (from its resource timing entries, so a service worker's requests
- * are not among them), and every request the server answered until none
+ * are not among them), and every request in the server's log until none
  * came for `quietMs` (so a service worker's precaching counts too).
  * @returns {Promise<{all: object[], serviceWorker: boolean, timings: object}>}
  */

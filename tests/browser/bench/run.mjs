@@ -207,6 +207,9 @@ function verdict(value, limit) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const env = environment();
+  // scripts/bench.sh records the commit it built from next to the build.
+  const buildInfo = path.join(path.dirname(options.dist), 'build.json');
+  env.build = existsSync(buildInfo) ? JSON.parse(readFileSync(buildInfo, 'utf8')) : null;
   log(`dist: ${options.dist}`);
   if (!existsSync(path.join(options.dist, 'index.html'))) {
     throw new Error(`${options.dist}/index.html is missing: build the site first (./scripts/bench.sh builds it)`);
@@ -354,7 +357,10 @@ function printTables(result) {
   const out = (text = '') => process.stdout.write(`${text}\n`);
   const env = result.environment;
   out(`Benchmark of the release build, ${env.date}`);
-  out(`commit ${env.commit}${env.uncommittedChanges ? ` with ${env.uncommittedChanges} uncommitted changes` : ''}; ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB`);
+  const describe = (commit, changes) => `commit ${commit}${changes ? ` with ${changes} uncommitted changes` : ''}`;
+  const built = env.build ? `built from ${describe(env.build.commit, env.build.uncommittedChanges)} at ${env.build.builtAt}` : 'build of unknown origin';
+  out(`${built}; ${describe(env.commit, env.uncommittedChanges)} when measured`);
+  out(`${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB`);
   out(`load average at start ${env.loadAverageAtStart.join(' ')}, at end ${env.loadAverageAtEnd.join(' ')}; ${env.chromium ?? 'Chromium'}; Node ${env.node}`);
   out();
 
@@ -372,7 +378,7 @@ function printTables(result) {
   out();
 
   const visit = result.firstVisit;
-  out(`First visit: every request the server answered (service worker ${visit.serviceWorker ? 'registered' : 'not registered'})`);
+  out(`First visit: every request in the server's log (service worker ${visit.serviceWorker ? 'registered' : 'not registered'})`);
   out(
     table(
       ['request', 'status', 'encoding', 'bytes sent'],

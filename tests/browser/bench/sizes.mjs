@@ -6,12 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-/** Compresses `data` with gzip at level 9, as `gzip -9` does. */
+/** Returns the size of `data` compressed with gzip at level 9, as by `gzip -9`. */
 export function gzipSize(data) {
   return zlib.gzipSync(data, { level: 9 }).length;
 }
 
-/** Compresses `data` with brotli at quality 11 and the default window, as `brotli -q 11` does. */
+/** Returns the size of `data` compressed with brotli at quality 11 and the default window, as by `brotli -q 11`. */
 export function brotliSize(data) {
   return zlib.brotliCompressSync(data, {
     params: {

@@ -1,6 +1,6 @@
 // Chromium performance traces of a page load and of typing, summarised as
 // the self time of each trace event on the page's main thread, so the
-// benchmark can say where the milliseconds go.
+// benchmark can show where the milliseconds go.
 
 import { readFileSync } from 'node:fs';
 import { SELECTORS, loadOnce, measureKeystrokes } from './page.mjs';
@@ -108,7 +108,8 @@ export function summariseTrace(file, origin, { limit = 15 } = {}) {
 
 /**
  * Records traces of one load per profile and of typing into the secret name
- * field, into `directory`, and returns their summaries.
+ * and key fields on the AWS CLI tab, into `directory`, and returns their
+ * summaries.
  */
 export async function traceRuns(browser, url, profiles, directory, { keystrokes = 50 } = {}) {
   const results = [];
@@ -123,12 +124,13 @@ export async function traceRuns(browser, url, profiles, directory, { keystrokes 
     const path = `${directory}/keystrokes-${field}.json`;
     await measureKeystrokes(browser, url, {
       field,
+      tool: 'cli',
       count: keystrokes,
       warmup: 0,
       beforeTyping: (page) => browser.startTracing(page, { path, categories: [...TRACE_CATEGORIES] }),
       afterTyping: () => browser.stopTracing(),
     });
-    results.push({ run: `${keystrokes} keystrokes in ${SELECTORS[field]}, 4 KB key embedded`, path, ...summariseTrace(path, new URL(url).origin) });
+    results.push({ run: `${keystrokes} keystrokes in ${SELECTORS[field]}, AWS CLI tab, 4 KB key embedded`, path, ...summariseTrace(path, new URL(url).origin) });
   }
   return results;
 }
