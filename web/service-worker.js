@@ -21,6 +21,10 @@ const INDEX_URL = new URL('index.html', BASE_URL).href;
 const CACHE_PREFIX = `apm-secrets-wizard ${BASE_URL.pathname} `;
 const CACHE_NAME = `${CACHE_PREFIX}${BUILD.id}`;
 
+// trunk and the post-build step name built files `NAME-HASH.EXT`, with a
+// hash of at least 8 hex digits (trunk drops leading zeros).
+const HASHED_NAME = /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css)$/;
+
 const PRECACHED_URLS = new Set(BUILD.files.map((file) => new URL(file, BASE_URL).href));
 
 self.addEventListener('install', (event) => {
@@ -53,9 +57,14 @@ self.addEventListener('fetch', (event) => {
 
 async function precache() {
   const cache = await caches.open(CACHE_NAME);
-  // 'no-cache' revalidates with the server, so a stale copy in the HTTP
-  // cache cannot end up in this build's cache.
-  await cache.addAll([...PRECACHED_URLS].map((url) => new Request(url, { cache: 'no-cache' })));
+  // A file whose name carries a content hash never changes, so the copy the
+  // page has just downloaded into the HTTP cache is reused ('force-cache')
+  // instead of being downloaded a second time. Other files are revalidated
+  // ('no-cache'), so a stale copy cannot end up in this build's cache.
+  const requests = [...PRECACHED_URLS].map(
+    (url) => new Request(url, { cache: HASHED_NAME.test(url) ? 'force-cache' : 'no-cache' }),
+  );
+  await cache.addAll(requests);
   // The page is usually opened as the directory, not as index.html.
   const index = await cache.match(INDEX_URL);
   if (index) await cache.put(BASE_URL.href, index);
