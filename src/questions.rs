@@ -19,21 +19,7 @@ pub fn field_id(field: Field) -> String {
 
 /// Returns the visible label of the question that answers `field`.
 pub fn field_label(field: Field) -> &'static str {
-    match field {
-        Field::Auth => "Authentication method",
-        Field::SecretName => "Secret name",
-        Field::KeyValue => "Key value",
-        Field::EmbedKey => "Embed the key in the snippets",
-        Field::Kms => "Encryption key",
-        Field::KmsKeyArn => "KMS key ARN",
-        Field::Region => "Region",
-        Field::AccountId => "Account ID",
-        Field::FunctionName => "Function name",
-        Field::Role => "Execution role",
-        Field::ApmServerUrl => "APM server URL",
-        Field::InVpc => "The function runs in a VPC",
-        Field::Tool => "Deployment tool",
-    }
+    field.label()
 }
 
 /// Turns an emptied text field into "not given".
@@ -77,7 +63,7 @@ pub fn Questions(
             <Toggle
                 wizard
                 field=Field::EmbedKey
-                hint="Off: the commands read the key at a prompt or from a sensitive variable, which keeps it out of shell history, files and state."
+                hint="On: the commands contain the key as typed. Off: they read it at a prompt or from a sensitive variable, which keeps it out of shell history, files and state."
                 read=|state| state.embed_key
                 write=|state, value| state.embed_key = value
             />

@@ -321,7 +321,7 @@ describe('wizard user flows', () => {
 
       const messages = page.locator('#field-secret_name-messages');
       await messages.locator('.message.error').waitFor();
-      assert.match(await messages.textContent(), /The secret name bad name! contains a space, !, which Secrets Manager rejects/);
+      assert.match(await messages.textContent(), /The secret name bad name! contains characters that Secrets Manager rejects: a space, !/);
       assert.equal(await messages.getAttribute('aria-live'), 'polite');
       assert.equal(await name.getAttribute('aria-invalid'), 'true');
       assert.ok((await name.getAttribute('aria-describedby')).split(' ').includes('field-secret_name-messages'));

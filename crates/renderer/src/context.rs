@@ -255,7 +255,7 @@ impl Context {
             self.push(
                 CheckId::SecretNameInvalidCharacter,
                 format!(
-                    "The secret name `{name}` contains {}, which Secrets Manager rejects. Use only ASCII letters, digits and `/_+=.@-`.",
+                    "The secret name `{name}` contains characters that Secrets Manager rejects: {}. Use only ASCII letters, digits and `/_+=.@-`.",
                     invalid.join(", ")
                 ),
             );

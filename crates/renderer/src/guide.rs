@@ -176,7 +176,8 @@ impl<'a> StepBuilder<'a> {
         Some(Block::Blocked {
             field,
             text: format!(
-                "This block needs a valid `{}`: fix the error shown for that field.",
+                "This block needs a valid \"{}\" (`{}`): fix the error shown for that field.",
+                field.label(),
                 field.as_str()
             ),
         })

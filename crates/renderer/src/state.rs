@@ -29,6 +29,14 @@ impl Auth {
         }
     }
 
+    /// The other credential kind.
+    pub fn other(self) -> Auth {
+        match self {
+            Auth::SecretToken => Auth::ApiKey,
+            Auth::ApiKey => Auth::SecretToken,
+        }
+    }
+
     /// Plain-text variable that the secrets-manager variable replaces.
     pub fn plain_variable(self) -> &'static str {
         match self {
@@ -235,6 +243,25 @@ pub enum Field {
 }
 
 impl Field {
+    /// Label of the question that answers the field, as the page shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Auth => "Authentication method",
+            Field::SecretName => "Secret name",
+            Field::KeyValue => "Key value",
+            Field::EmbedKey => "Embed the key in the snippets",
+            Field::Kms => "Encryption key",
+            Field::KmsKeyArn => "KMS key ARN",
+            Field::Region => "Region",
+            Field::AccountId => "Account ID",
+            Field::FunctionName => "Function name",
+            Field::Role => "Execution role",
+            Field::ApmServerUrl => "APM server URL",
+            Field::InVpc => "The function runs in a VPC",
+            Field::Tool => "Deployment tool",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Field::Auth => "auth",

@@ -190,6 +190,8 @@ def create_fixture(server, state, kms_key_arn=None):
     plain, id_variable, other_id_variable = variable_names(state.get("auth") or "secret_token")
     variables = dict(UNRELATED_VARIABLES)
     variables[plain] = "plain-text-credential-to-remove"
+    # A leftover lookup of the other kind, which the script must remove too.
+    variables[other_id_variable] = "leftover-secret-of-the-other-kind"
     function_name = state.get("function_name")
     server.client("lambda", region).create_function(
         FunctionName=function_name,

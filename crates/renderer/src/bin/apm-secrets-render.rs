@@ -5,7 +5,7 @@
 //! `tools` and `files`. Exit status: 0 without error checks, 1 with one
 //! (the JSON is still printed), 2 for unreadable or malformed input.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -118,13 +118,24 @@ fn main() -> ExitCode {
         }
     };
     let rendering = render(state);
-    let json = serde_json::to_string_pretty(&rendering).expect("the rendering always serializes");
-    println!("{json}");
+    // The files come first, so that a reader that closes standard output
+    // early (such as `head`) cannot stop them from being written.
     if let Some(dir) = &arguments.out
         && let Err(message) = write_files(dir, &rendering.files)
     {
         eprintln!("apm-secrets-render: {message}");
         return ExitCode::from(2);
+    }
+    let json = serde_json::to_string_pretty(&rendering).expect("the rendering always serializes");
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{json}").and_then(|()| stdout.flush()) {
+        Ok(()) => {}
+        // A closed pipe means the reader has seen enough: not an error.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(error) => {
+            eprintln!("apm-secrets-render: cannot write to standard output: {error}");
+            return ExitCode::from(2);
+        }
     }
     if rendering.has_errors() {
         ExitCode::from(1)

@@ -111,9 +111,11 @@ fn jq_program(context: &Context) -> String {
     if context.apm_server_url.is_some() {
         additions.push("ELASTIC_APM_LAMBDA_APM_SERVER: $server".to_owned());
     }
+    let other = auth.other();
     format!(
-        "{{Variables: ((. // {{}}) | del(.{}) + {{{}}})}}",
+        "{{Variables: ((. // {{}}) | del(.{}, .{}) + {{{}}})}}",
         auth.plain_variable(),
+        other.secret_id_variable(),
         additions.join(", ")
     )
 }

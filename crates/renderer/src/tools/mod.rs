@@ -115,9 +115,18 @@ pub fn cli_create_secret(context: &Context) -> String {
 
 /// Adds a warning when the commands that follow contain the key value.
 pub fn embedded_key_warning(context: &Context, step: &mut StepBuilder<'_>) {
-    if context.embedded_key().is_some() {
+    if context.embedded_key().is_none() {
+        return;
+    }
+    step.warning(
+        "These commands contain the key value, because you chose to embed it. Commands typed or pasted into a shell can land in its history: clear it afterwards, or turn embedding off to read the key at a prompt.",
+    );
+    let value_has_problem = context.checks.iter().any(|check| {
+        check.field == Field::KeyValue && check.id != crate::CheckId::KeyValueLeadingDash
+    });
+    if value_has_problem {
         step.warning(
-            "These commands contain the key value, because you chose to embed it. Commands typed or pasted into a shell can land in its history: clear it afterwards, or turn embedding off to read the key at a prompt.",
+            "The embedded key value has a problem that would make authentication fail: read the message beside the key field and correct the value before running these commands.",
         );
     }
 }
@@ -184,10 +193,7 @@ pub fn configure_notes(context: &Context, step: &mut StepBuilder<'_>) {
         auth.secret_id_variable(),
         auth.plain_variable()
     ));
-    let other = match auth {
-        crate::Auth::SecretToken => crate::Auth::ApiKey,
-        crate::Auth::ApiKey => crate::Auth::SecretToken,
-    };
+    let other = auth.other();
     step.prose(format!(
         "Leave `{}` unset: even an empty value makes the extension look a secret up, and when both credentials end up set, the API key wins.",
         other.secret_id_variable()
