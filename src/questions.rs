@@ -371,10 +371,22 @@ fn KeyField(
     };
     let is_empty = move || wizard.key.with(String::is_empty);
 
-    let convert_to_base64 = move |_| wizard.key.update(|key| *key = encode_api_key(key));
+    let input = NodeRef::<leptos::html::Input>::new();
+    let converted = RwSignal::new(false);
+    // The button disappears once the value is converted, so focus goes back
+    // to the key field instead of falling to the page, and a status line
+    // confirms the change.
+    let convert_to_base64 = move |_| {
+        wizard.key.update(|key| *key = encode_api_key(key));
+        converted.set(true);
+        if let Some(element) = input.get() {
+            let _ = element.focus();
+        }
+    };
     let forget = move |_| {
         wizard.forget_key();
         revealed.set(false);
+        converted.set(false);
     };
 
     // No `name` attribute and no enclosing form, so that password managers
@@ -397,8 +409,12 @@ fn KeyField(
                     autocapitalize="off"
                     aria-describedby=described_by(field)
                     aria-invalid=move || invalid(checks)
+                    node_ref=input
                     prop:value=move || wizard.key.get()
-                    on:input=move |event| wizard.key.set(event_target_value(&event))
+                    on:input=move |event| {
+                        converted.set(false);
+                        wizard.key.set(event_target_value(&event));
+                    }
                 />
                 <button
                     type="button"
@@ -418,6 +434,9 @@ fn KeyField(
                     "Convert to base64"
                 </button>
             </Show>
+            <p class="hint" role="status">
+                {move || converted.get().then_some("Converted to the base64 form the APM Server expects.")}
+            </p>
         </div>
     }
 }
@@ -474,12 +493,22 @@ fn RegionField(
         }
     };
     let match_count = move || {
-        filter
-            .with(|text| !text.trim().is_empty())
-            .then(|| match matches.with(Vec::len) {
-                1 => "1 region matches.".to_owned(),
-                count => format!("{count} regions match."),
-            })
+        if filter.with(|text| text.trim().is_empty()) {
+            return None;
+        }
+        let count = matches.with(Vec::len);
+        let chosen = current.get();
+        let chosen_matches = matches.with(|list| list.contains(&chosen.as_str()));
+        Some(match count {
+            0 => {
+                "No region matches: check the spelling, as in eu-central-1 or Frankfurt.".to_owned()
+            }
+            1 => "1 region matches; it is chosen.".to_owned(),
+            count if chosen_matches => format!("{count} regions match."),
+            count => format!(
+                "{count} regions match; press Enter for the first, or pick one in the list. The current choice, {chosen}, does not match."
+            ),
+        })
     };
 
     let groups = Partition::ALL
