@@ -4,14 +4,17 @@
 /// Quotes `text` as one POSIX shell word in single quotes. A single quote
 /// inside is written as `'\''`: close, escaped quote, reopen.
 pub fn shell(text: &str) -> String {
+    // Whole runs between quotes are copied at once: a 4 KB key is quoted on
+    // every keystroke.
     let mut quoted = String::with_capacity(text.len() + 2);
     quoted.push('\'');
-    for character in text.chars() {
-        if character == '\'' {
-            quoted.push_str("'\\''");
-        } else {
-            quoted.push(character);
-        }
+    let mut runs = text.split('\'');
+    if let Some(first) = runs.next() {
+        quoted.push_str(first);
+    }
+    for run in runs {
+        quoted.push_str("'\\''");
+        quoted.push_str(run);
     }
     quoted.push('\'');
     quoted
