@@ -8,9 +8,9 @@ use apm_secrets_renderer::{Check, Context, Field, State};
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::blocks::inline_view;
 use crate::output::Output;
 use crate::questions::{Questions, field_id};
+use crate::text::push_inline_html;
 use crate::{REPOSITORY_URL, browser};
 
 /// The wizard's reactive state. It is `Copy`, so components take it as a
@@ -181,6 +181,17 @@ fn notice_texts(notices: &[link::Notice]) -> Vec<String> {
     notices.iter().map(ToString::to_string).collect()
 }
 
+/// Returns one list item per notice, as HTML.
+fn notices_html(notices: &[String]) -> String {
+    let mut html = String::new();
+    for notice in notices {
+        html.push_str("<li>");
+        push_inline_html(&mut html, notice);
+        html.push_str("</li>");
+    }
+    html
+}
+
 /// Renders the page title, what the page does, and the privacy promise.
 #[component]
 fn Intro() -> impl IntoView {
@@ -218,20 +229,26 @@ fn LinkNotices(
                     <p>
                         "Some parts of the link could not be used, so those answers keep their defaults:"
                     </p>
-                    <ul>
-                        {move || {
-                            notices
-                                .get()
-                                .into_iter()
-                                .map(|notice| view! { <li>{inline_view(&notice)}</li> })
-                                .collect_view()
-                        }}
-                    </ul>
+                    <ul inner_html=move || notices.with(|list| notices_html(list))></ul>
                     <button type="button" on:click=move |_| notices.set(Vec::new())>
                         "Dismiss"
                     </button>
                 </div>
             </Show>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_html_escapes_each_notice() {
+        assert_eq!(
+            notices_html(&["`tool` <x>".to_owned(), "a & b".to_owned()]),
+            "<li><code>tool</code> &lt;x&gt;</li><li>a &amp; b</li>"
+        );
+        assert_eq!(notices_html(&[]), "");
     }
 }

@@ -11,7 +11,7 @@ use crate::app::Wizard;
 use crate::blocks::block_view;
 use crate::copy::CopyButton;
 use crate::questions::field_label;
-use crate::text::{block_keys, find_block, guide_placeholders, guide_text};
+use crate::text::{block_keys, find_block, guide_placeholders, guide_text, push_escaped};
 use crate::{browser, zip};
 
 /// The id of the one tab panel, which always shows the selected tool.
@@ -220,6 +220,23 @@ fn placeholder_field(text: &str) -> Option<Field> {
     Some(field)
 }
 
+/// Returns the legend's list items as HTML: each placeholder, highlighted,
+/// with the question that replaces it.
+fn legend_html(used: &[&str]) -> String {
+    let mut html = String::new();
+    for text in used {
+        html.push_str("<li><mark>");
+        push_escaped(&mut html, text);
+        html.push_str("</mark>: ");
+        push_escaped(
+            &mut html,
+            placeholder_field(text).map(field_label).unwrap_or(""),
+        );
+        html.push_str("</li>");
+    }
+    html
+}
+
 /// Explains, once, the highlighted placeholders that occur in the guide.
 #[component]
 fn PlaceholderLegend(
@@ -235,22 +252,7 @@ fn PlaceholderLegend(
                     "Highlighted values are placeholders for answers not given yet. "
                     "Answer the question, or replace the value by hand before running the code:"
                 </p>
-                <ul>
-                    {move || {
-                        used.get()
-                            .into_iter()
-                            .map(|text| {
-                                let question = placeholder_field(text).map(field_label).unwrap_or("");
-                                view! {
-                                    <li>
-                                        <mark>{text}</mark>
-                                        {format!(": {question}")}
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
+                <ul inner_html=move || used.with(|list| legend_html(list))></ul>
             </div>
         </Show>
     }
@@ -326,5 +328,22 @@ fn StepView(
             <h3 id=heading_id>{format!("{}. {title}", index + 1)}</h3>
             <For each=keys key=|key| *key children=row />
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legend_html_marks_and_escapes_placeholders() {
+        let html = legend_html(&[placeholder::ACCOUNT_ID, "<other>"]);
+        assert!(html.starts_with("<li><mark>"));
+        assert!(html.contains(&format!(
+            "{}</mark>: {}</li>",
+            crate::text::escape_html(placeholder::ACCOUNT_ID),
+            field_label(Field::AccountId)
+        )));
+        assert!(html.ends_with("<li><mark>&lt;other&gt;</mark>: </li>"));
     }
 }

@@ -8,9 +8,9 @@ use apm_secrets_renderer::{Auth, Check, CheckId, Field, Kms, Severity, State, To
 use leptos::prelude::*;
 
 use crate::app::Wizard;
-use crate::blocks::inline_view;
 use crate::browser;
 use crate::copy::CopyButton;
+use crate::text::{inline_html, push_inline_html};
 
 /// Returns the id of the input element that answers `field`.
 pub fn field_id(field: Field) -> String {
@@ -169,9 +169,7 @@ fn Hint(
     text: &'static str,
 ) -> impl IntoView {
     view! {
-        <p class="hint" id=format!("{}-hint", field_id(field))>
-            {inline_view(text)}
-        </p>
+        <p class="hint" id=format!("{}-hint", field_id(field)) inner_html=inline_html(text)></p>
     }
 }
 
@@ -184,31 +182,27 @@ fn FieldMessages(
     /// The checks, as returned by [`Wizard::checks`].
     checks: Memo<Vec<Check>>,
 ) -> impl IntoView {
-    // A plain closure rather than a keyed list: the memo changes only when
-    // the field's checks do, and a field has one or two of them.
+    // One HTML string, replaced whole rather than updated per message: the
+    // memo changes only when the field's checks do, and a field has one or
+    // two of them.
     let messages = move || {
-        checks
-            .get()
-            .into_iter()
-            .map(|check| {
+        checks.with(|list| {
+            let mut html = String::new();
+            for check in list {
                 let (class, severity) = match check.severity {
                     Severity::Error => ("message error", "Error: "),
                     Severity::Warning => ("message warning", "Note: "),
                 };
-                view! {
-                    <p class=class>
-                        <strong>{severity}</strong>
-                        {inline_view(&check.message)}
-                    </p>
-                }
-            })
-            .collect_view()
+                html.push_str(&format!("<p class=\"{class}\"><strong>{severity}</strong>"));
+                push_inline_html(&mut html, &check.message);
+                html.push_str("</p>");
+            }
+            html
+        })
     };
 
     view! {
-        <div class="messages" id=format!("{}-messages", field_id(field)) aria-live="polite">
-            {messages}
-        </div>
+        <div class="messages" id=format!("{}-messages", field_id(field)) aria-live="polite" inner_html=messages></div>
     }
 }
 

@@ -78,6 +78,101 @@ pub fn code_pieces<'a>(code: &'a str, placeholders: &[&str]) -> Vec<CodePiece<'a
     pieces
 }
 
+/// Appends `text` to `html` with the characters that HTML gives a meaning
+/// escaped, so that user text (names, ARNs, URLs, the key) always shows as
+/// text, in element content and in quoted attribute values alike.
+pub fn push_escaped(html: &mut String, text: &str) {
+    for character in text.chars() {
+        match character {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            _ => html.push(character),
+        }
+    }
+}
+
+/// Returns `text` escaped for HTML, as [`push_escaped`] writes it.
+pub fn escape_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    push_escaped(&mut html, text);
+    html
+}
+
+/// Appends `code` as HTML, with every occurrence of `placeholders` in a
+/// `<mark>`.
+pub fn push_code_html(html: &mut String, code: &str, placeholders: &[&str]) {
+    for piece in code_pieces(code, placeholders) {
+        match piece {
+            CodePiece::Text(text) => push_escaped(html, text),
+            CodePiece::Placeholder(text) => {
+                html.push_str("<mark>");
+                push_escaped(html, text);
+                html.push_str("</mark>");
+            }
+        }
+    }
+}
+
+/// Appends `text` as HTML, with its backtick spans as `<code>` elements and
+/// the placeholders inside those spans highlighted as in code blocks.
+pub fn push_inline_html(html: &mut String, text: &str) {
+    for piece in inline_pieces(text) {
+        match piece {
+            Inline::Text(text) => push_escaped(html, text),
+            Inline::Code(code) => {
+                html.push_str("<code>");
+                push_code_html(html, code, &PLACEHOLDERS);
+                html.push_str("</code>");
+            }
+        }
+    }
+}
+
+/// Returns `text` as HTML, as [`push_inline_html`] writes it.
+pub fn inline_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    push_inline_html(&mut html, text);
+    html
+}
+
+/// Returns the content of `block`'s element as HTML: the items of a list,
+/// the heading and list of troubleshooting, the text of the others.
+/// The page sets it as the element's inner HTML, which costs far less code
+/// than a tree of views per kind of block.
+pub fn block_html(block: &Block) -> String {
+    let mut html = String::new();
+    match block {
+        Block::Prose { text } | Block::Blocked { text, .. } => push_inline_html(&mut html, text),
+        Block::Warning { text } => {
+            html.push_str("<strong>Warning: </strong>");
+            push_inline_html(&mut html, text);
+        }
+        Block::Instructions { items } => {
+            for item in items {
+                html.push_str("<li>");
+                push_inline_html(&mut html, item);
+                html.push_str("</li>");
+            }
+        }
+        Block::Code(code) => push_code_html(&mut html, &code.text, &code.placeholders),
+        Block::Troubleshooting { entries } => {
+            html.push_str("<h4>Troubleshooting</h4><dl>");
+            for entry in entries {
+                html.push_str("<dt>");
+                push_inline_html(&mut html, &entry.symptom);
+                html.push_str("</dt><dd>");
+                push_inline_html(&mut html, &entry.fix);
+                html.push_str("</dd>");
+            }
+            html.push_str("</dl>");
+        }
+    }
+    html
+}
+
 /// Returns the placeholders that occur anywhere in the guide: in code
 /// blocks, and in the code spans of prose and instructions.
 pub fn guide_placeholders(guide: &Guide) -> Vec<&'static str> {
@@ -269,6 +364,89 @@ mod tests {
             vec![CodePiece::Text("echo ok\n")]
         );
         assert_eq!(code_pieces("", &["<x>"]), vec![]);
+    }
+
+    #[test]
+    fn escape_html_every_special_character() {
+        assert_eq!(
+            escape_html(r#"a & b < c > d " e ' f"#),
+            "a &amp; b &lt; c &gt; d &quot; e &#39; f"
+        );
+        assert_eq!(escape_html("&amp;"), "&amp;amp;");
+        assert_eq!(escape_html("plain ü"), "plain ü");
+        assert_eq!(escape_html(""), "");
+    }
+
+    #[test]
+    fn inline_html_escapes_text_and_code() {
+        assert_eq!(
+            inline_html("Use `<a href=\"x\">` & <b>'s</b>"),
+            "Use <code>&lt;a href=&quot;x&quot;&gt;</code> &amp; &lt;b&gt;&#39;s&lt;/b&gt;"
+        );
+    }
+
+    #[test]
+    fn inline_html_marks_placeholders_in_code_only() {
+        let placeholder = PLACEHOLDERS[0];
+        let escaped = escape_html(placeholder);
+        assert_eq!(
+            inline_html(&format!("{placeholder} `id {placeholder}`")),
+            format!("{escaped} <code>id <mark>{escaped}</mark></code>")
+        );
+    }
+
+    #[test]
+    fn code_html_marks_and_escapes() {
+        let mut html = String::new();
+        push_code_html(&mut html, "a <x> & <x>", &["<x>"]);
+        assert_eq!(
+            html,
+            "a <mark>&lt;x&gt;</mark> &amp; <mark>&lt;x&gt;</mark>"
+        );
+    }
+
+    #[test]
+    fn block_html_of_every_kind() {
+        assert_eq!(
+            block_html(&prose("a `b` <c>")),
+            "a <code>b</code> &lt;c&gt;"
+        );
+        assert_eq!(
+            block_html(&warning("x & y")),
+            "<strong>Warning: </strong>x &amp; y"
+        );
+        assert_eq!(
+            block_html(&Block::Instructions {
+                items: vec!["one".into(), "`two`".into()]
+            }),
+            "<li>one</li><li><code>two</code></li>"
+        );
+        assert_eq!(
+            block_html(&Block::Troubleshooting {
+                entries: vec![Trouble {
+                    symptom: "it's <bad>".into(),
+                    fix: "run `x`".into(),
+                }]
+            }),
+            "<h4>Troubleshooting</h4><dl><dt>it&#39;s &lt;bad&gt;</dt><dd>run <code>x</code></dd></dl>"
+        );
+        assert_eq!(
+            block_html(&Block::Blocked {
+                field: Field::Region,
+                text: "\"quoted\"".into(),
+            }),
+            "&quot;quoted&quot;"
+        );
+        assert_eq!(
+            block_html(&Block::Code(Code {
+                language: Language::Bash,
+                file_name: None,
+                text: "echo <x> && echo".into(),
+                contains_key: false,
+                placeholders: vec!["<x>"],
+            })),
+            "echo <mark>&lt;x&gt;</mark> &amp;&amp; echo"
+        );
     }
 
     fn sample_guide() -> Guide {
