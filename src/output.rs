@@ -11,7 +11,7 @@ use crate::app::Wizard;
 use crate::blocks::block_view;
 use crate::copy::CopyButton;
 use crate::questions::field_label;
-use crate::text::{block_keys, find_block, guide_placeholders, guide_text, push_escaped};
+use crate::text::{block_keys, find_block, guide_placeholders, push_escaped};
 use crate::{browser, zip};
 
 /// The id of the one tab panel, which always shows the selected tool.
@@ -196,7 +196,11 @@ fn GuideActions(
             {any_key}
             <CopyButton
                 label="Copy all steps"
-                text=Callback::new(move |_| guide.with_untracked(guide_text))
+                text=Callback::new(move |_| {
+                    wizard.context.with_untracked(|context| {
+                        guide.with_untracked(|guide| guide.to_markdown(context))
+                    })
+                })
                 select_instead=Callback::new(|_| false)
                 failure="The browser blocked the clipboard: download the file instead, or select the steps and copy them."
             />

@@ -1,7 +1,7 @@
 //! Text processing for the output that needs no browser: splitting prose
-//! into code spans, marking placeholders in code, the plain-text form of a
-//! guide, and the keys that let blocks keep their DOM nodes while the user
-//! types.
+//! into code spans, marking placeholders in code, escaped HTML for the
+//! blocks, and the keys that let blocks keep their DOM nodes while the user
+//! types. "Copy all steps" uses the renderer's own Markdown form.
 
 use apm_secrets_renderer::context::placeholder;
 use apm_secrets_renderer::{Block, Guide};
@@ -196,59 +196,6 @@ pub fn guide_placeholders(guide: &Guide) -> Vec<&'static str> {
         .into_iter()
         .filter(|placeholder| texts.iter().any(|text| text.contains(placeholder)))
         .collect()
-}
-
-/// Writes the whole guide as plain text for the "Copy all steps" button:
-/// numbered steps, prose with its backticks kept, code in fenced blocks.
-pub fn guide_text(guide: &Guide) -> String {
-    let mut text = format!("{} steps\n", guide.label);
-
-    for (number, step) in guide.steps.iter().enumerate() {
-        text.push_str(&format!("\n## Step {}. {}\n", number + 1, step.title));
-        for block in &step.blocks {
-            text.push('\n');
-            push_block_text(&mut text, block);
-        }
-    }
-
-    text
-}
-
-fn push_block_text(text: &mut String, block: &Block) {
-    match block {
-        Block::Prose { text: prose } => {
-            text.push_str(prose);
-            text.push('\n');
-        }
-        Block::Instructions { items } => {
-            for (number, item) in items.iter().enumerate() {
-                text.push_str(&format!("{}. {item}\n", number + 1));
-            }
-        }
-        Block::Code(code) => {
-            if let Some(name) = &code.file_name {
-                text.push_str(&format!("File {name}:\n"));
-            }
-            text.push_str("```\n");
-            text.push_str(&code.text);
-            if !code.text.ends_with('\n') {
-                text.push('\n');
-            }
-            text.push_str("```\n");
-        }
-        Block::Warning { text: warning } => {
-            text.push_str(&format!("Warning: {warning}\n"));
-        }
-        Block::Troubleshooting { entries } => {
-            text.push_str("Troubleshooting:\n");
-            for entry in entries {
-                text.push_str(&format!("- {}\n  {}\n", entry.symptom, entry.fix));
-            }
-        }
-        Block::Blocked { text: notice, .. } => {
-            text.push_str(&format!("[Not shown] {notice}\n"));
-        }
-    }
 }
 
 /// The kind of a block, as the first half of its [`BlockKey`].
@@ -507,21 +454,6 @@ mod tests {
         assert_eq!(
             guide_placeholders(&guide),
             vec![placeholder::ACCOUNT_ID, placeholder::FUNCTION_NAME]
-        );
-    }
-
-    #[test]
-    fn guide_text_has_every_block() {
-        assert_eq!(
-            guide_text(&sample_guide()),
-            "AWS CLI steps\n\
-             \n## Step 1. Create the secret\n\
-             \nRun `aws`.\n\
-             \n1. Open.\n2. Click.\n\
-             \n```\necho ok\n```\n\
-             \nWarning: Careful.\n\
-             \nTroubleshooting:\n- Error\n  Fix it.\n\
-             \n[Not shown] Needs a name.\n"
         );
     }
 

@@ -277,7 +277,7 @@ describe('wizard user flows', () => {
       await page.getByRole('button', { name: 'Copy all steps' }).click();
       await page.locator('.actions [role="status"]', { hasText: 'Copied' }).waitFor();
       const all = await page.evaluate(() => navigator.clipboard.readText());
-      assert.ok(all.startsWith('Terraform steps\n'), all.slice(0, 80));
+      assert.ok(all.startsWith('# Store the Elastic APM'), all.slice(0, 80));
       for (const step of guide.steps) assert.ok(all.includes(step.title), `"${step.title}" is missing`);
       for (const code of guideOutline(guide).flatMap((step) => step.code)) {
         assert.ok(all.includes(code), `a code block is missing from the copied steps: ${code.slice(0, 60)}`);
