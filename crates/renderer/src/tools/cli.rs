@@ -62,8 +62,8 @@ fn role_name_commands(context: &Context) -> String {
         .to_owned()
 }
 
-/// The quoted heredoc that writes `policy.json`; quoting keeps the shell
-/// from expanding anything inside the document.
+/// Builds the quoted heredoc that writes `policy.json`. Quoting keeps the
+/// shell from expanding anything inside the document.
 fn write_policy_command(context: &Context) -> String {
     format!(
         "cat > policy.json <<'POLICY'\n{}POLICY\n",
@@ -103,8 +103,9 @@ fn grant_step(context: &Context) -> Step {
     step.finish(StepId::GrantAccess, step_title(StepId::GrantAccess))
 }
 
-/// The jq program that merges the extension's variables into the existing
-/// ones and drops the plain-text variable.
+/// Builds the jq program that merges the extension's variables into the
+/// existing ones. It drops the plain-text variable, and the other credential
+/// kind's lookup, which would otherwise still run at every cold start.
 fn jq_program(context: &Context) -> String {
     let auth = context.auth();
     let mut additions = vec![format!("{}: $secret", auth.secret_id_variable())];
