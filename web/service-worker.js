@@ -95,7 +95,7 @@ async function pageFromNetworkOrCache(request) {
   }
 }
 
-// The cache holds one build, the worker's own, and most of its files have
+// The cache contains one build, the worker's own, and most of its files have
 // content hashes in their names, so a cached copy matches the page.
 async function fileFromCacheOrNetwork(request) {
   const cache = await caches.open(CACHE_NAME);

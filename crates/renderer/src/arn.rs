@@ -48,7 +48,7 @@ pub fn is_kms_key_id(text: &str) -> bool {
             .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// What a pasted KMS key reference turned out to be.
+/// Kind of a pasted KMS key reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KmsKeyRef<'a> {
     /// A key ARN, the only form an IAM `Resource` accepts.

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::state::Field;
 
-/// How a check affects the output.
+/// Effect of a check on the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {

@@ -60,8 +60,8 @@ pub enum Block {
     Troubleshooting {
         entries: Vec<Trouble>,
     },
-    /// Output that an error in `field` prevents; the field's message says
-    /// how to fix it.
+    /// Notice in place of output that an error in `field` prevents. The
+    /// field's check message explains the fix.
     Blocked {
         field: Field,
         text: String,

@@ -21,7 +21,7 @@ pub enum Auth {
 impl Auth {
     pub const ALL: [Auth; 2] = [Auth::SecretToken, Auth::ApiKey];
 
-    /// Variable that tells the extension which secret to read.
+    /// Variable that names the secret the extension reads.
     pub fn secret_id_variable(self) -> &'static str {
         match self {
             Auth::SecretToken => "ELASTIC_APM_SECRETS_MANAGER_SECRET_TOKEN_ID",
@@ -29,7 +29,7 @@ impl Auth {
         }
     }
 
-    /// The other credential kind.
+    /// Returns the other credential kind.
     pub fn other(self) -> Auth {
         match self {
             Auth::SecretToken => Auth::ApiKey,

@@ -232,7 +232,7 @@ const PLACEHOLDER_GUARD: &str = "\n# Placeholders look like <this>: replace them
      esac\n\
      done\n";
 
-/// Shell lines that stop the script when the policy still holds a
+/// Shell lines that stop the script when the policy still contains a
 /// placeholder, such as the account ID.
 const POLICY_GUARD: &str = "if grep -q '<[a-z-]*>' policy.json; then\n  \
      echo 'Replace the placeholder in the policy document above before running.' >&2\n  \
